@@ -1,7 +1,9 @@
 import { defineConfig } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './tests/e2e/chromium';
 
-const PORT = 4173;
+// PW_PORT lets several checkouts or agents test at once. A fresh server is always started:
+// `vite preview` indexes build/ at start-up, so a server older than the build serves stale files.
+const PORT = Number(process.env.PW_PORT ?? 4173);
 
 // Runs against the built, prerendered site served by `vite preview` (with COOP/COEP).
 // Each test gets a fresh browser context, i.e. a fresh profile.
@@ -24,7 +26,7 @@ export default defineConfig({
   webServer: {
     command: `npx vite preview --port ${PORT} --strictPort --host 127.0.0.1`,
     url: `http://127.0.0.1:${PORT}/`,
-    reuseExistingServer: !process.env.CI,
+    reuseExistingServer: false,
     timeout: 60_000
   }
 });
