@@ -133,13 +133,14 @@ export class UrlState<S extends Schema> {
 
   load(url: URL = new URL(window.location.href)) {
     const { values, notes } = readParams(this.prefix, this.schema, url.searchParams);
-    this.values = values;
+    // In place, so code that kept a reference (const v = fs.values) sees the loaded values.
+    Object.assign(this.values, values);
     this.notes = notes;
     this.loaded = true;
   }
 
   reset() {
-    this.values = defaults(this.schema);
+    Object.assign(this.values, defaults(this.schema));
   }
 
   /** The current URL with this figure's state and an anchor to the figure. */

@@ -1,0 +1,114 @@
+// Chapter 7 helpers shared by its figures: the landscape colour ramp, downloads, and a small
+// client for the evolution worker (one worker per figure; a newer request cancels an older one).
+import { interpolateYlGnBu } from 'd3-scale-chromatic';
+import { LANDSCAPES, LANDSCAPE_NAMES, type LandscapeName } from '$lib/diffusion/landscapes';
+import type { Algorithm, EvolutionRun } from '$lib/diffusion/evolution';
+import type { CompareRequest, CompareResult } from './compare';
+
+export const LANDSCAPE_OPTIONS = LANDSCAPE_NAMES.map((name) => ({ value: name, label: LANDSCAPES[name].label }));
+export const ALGO_OPTIONS: { value: Algorithm; label: string }[] = [
+  { value: 'diffusion', label: 'Diffusion Evolution' },
+  { value: 'es', label: 'Evolution strategy (μ, λ)' }
+];
+
+/** Colours of the two algorithms in every chart (colour-blind safe blue and orange). */
+export const ALGO_COLOR: Record<Algorithm, string> = { diffusion: '#1d4e89', es: '#d1700f' };
+
+/** Fitness colour ramp, from pale (low) to deep blue (high); clipped so the top stays legible under points. */
+export const RAMP_RANGE: [number, number] = [0.03, 0.7];
+export function rampColor(u: number): string {
+  const v = Math.min(1, Math.max(0, u));
+  return interpolateYlGnBu(RAMP_RANGE[0] + v * (RAMP_RANGE[1] - RAMP_RANGE[0]));
+}
+
+/** Parse a CSS rgb()/#hex colour into [r, g, b]. */
+export function rgbOf(css: string): [number, number, number] {
+  const m = /rgb\((\d+),\s*(\d+),\s*(\d+)\)/.exec(css);
+  if (m) return [+m[1], +m[2], +m[3]];
+  const h = css.replace('#', '');
+  return [parseInt(h.slice(0, 2), 16), parseInt(h.slice(2, 4), 16), parseInt(h.slice(4, 6), 16)];
+}
+
+export function download(filename: string, text: string, type: string) {
+  const blob = new Blob([text], { type });
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = filename;
+  a.style.display = 'none';
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+export interface RunRequest {
+  kind: 'run';
+  algorithm: Algorithm;
+  landscape: LandscapeName;
+  n: number;
+  generations: number;
+  seed: number;
+  temperature: number;
+  eta: number;
+}
+
+export type WorkerRequest = RunRequest | CompareRequest;
+export type WorkerReply<R> = R extends RunRequest ? EvolutionRun : CompareResult;
+
+/**
+ * One dedicated worker. `latest(req)` runs a request; if an older one is still running, that
+ * worker is terminated (its answer would be stale) and a fresh one takes the new request.
+ */
+export class EvolveClient {
+  #worker: Worker | null = null;
+  #busy = false;
+  #id = 0;
+  #reject: ((e: Error) => void) | null = null;
+
+  #spawn(): Worker {
+    return new Worker(new URL('../../workers/ch07-evolve.worker.ts', import.meta.url), { type: 'module' });
+  }
+
+  latest<R extends WorkerRequest>(req: R, onprogress?: (done: number, total: number) => void): Promise<WorkerReply<R>> {
+    if (this.#busy && this.#worker) {
+      this.#worker.terminate();
+      this.#worker = null;
+      this.#reject?.(new Error('superseded'));
+    }
+    if (!this.#worker) this.#worker = this.#spawn();
+    const w = this.#worker;
+    const id = ++this.#id;
+    this.#busy = true;
+    return new Promise((resolve, reject) => {
+      this.#reject = reject;
+      w.onmessage = (e: MessageEvent) => {
+        const d = e.data;
+        if (d.id !== id) return;
+        if (d.progress) {
+          onprogress?.(d.progress[0], d.progress[1]);
+          return;
+        }
+        this.#busy = false;
+        this.#reject = null;
+        if (d.error) reject(new Error(d.error));
+        else resolve(d.result);
+      };
+      w.onerror = (e) => {
+        this.#busy = false;
+        this.#reject = null;
+        reject(new Error(e.message || 'The evolution worker failed.'));
+      };
+      w.postMessage({ id, req });
+    });
+  }
+
+  dispose() {
+    this.#worker?.terminate();
+    this.#worker = null;
+    this.#reject?.(new Error('disposed'));
+    this.#reject = null;
+  }
+}
+
+export const fmt3 = (v: number) => (Number.isFinite(v) ? v.toFixed(3) : '–');
