@@ -11,3 +11,4 @@ export * from './adam';
 export * from './train';
 export * from './samplers';
 export * from './metrics';
+export * from './export';
