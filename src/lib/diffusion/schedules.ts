@@ -41,31 +41,26 @@ export function cosineAlphaBar(t: number, T: number, s = COSINE_S): number {
   return f(t) / f(0);
 }
 
-export function makeSchedule(name: ScheduleName, T = 1000): Schedule {
-  if (!Number.isInteger(T) || T < 1) throw new Error(`makeSchedule: T must be a positive integer, got ${T}`);
+/**
+ * β_0..β_T (β_0 = 0) rising linearly from b0 at t = 1 to b1 at t = T, or with `scaled`, √β rising
+ * linearly from √b0 to √b1: diffusers' 'linear' and 'scaled_linear' beta schedules (whose index
+ * i = 0..T−1 is our t = i + 1). Shared by makeSchedule and the Stable Diffusion pipeline (src/lib/sd).
+ */
+export function linearBetas(T: number, b0: number, b1: number, scaled = false): Float64Array {
   const beta = new Float64Array(T + 1);
-  if (name === 'linear') {
-    // DDPM's 1e-4 → 0.02 at T = 1000; for other T both ends scale by 1000/T so that the total
-    // amount of noise (≈ Σβ) stays about the same.
-    const k = 1000 / T;
-    const b0 = Math.min(1e-4 * k, MAX_BETA);
-    const b1 = Math.min(0.02 * k, MAX_BETA);
-    for (let t = 1; t <= T; t++) beta[t] = T === 1 ? b1 : b0 + ((b1 - b0) * (t - 1)) / (T - 1);
-  } else if (name === 'scaled-linear') {
-    const r0 = Math.sqrt(0.00085);
-    const r1 = Math.sqrt(0.012);
-    for (let t = 1; t <= T; t++) {
-      const r = T === 1 ? r1 : r0 + ((r1 - r0) * (t - 1)) / (T - 1);
-      beta[t] = r * r;
-    }
-  } else if (name === 'cosine') {
-    for (let t = 1; t <= T; t++) {
-      const b = 1 - cosineAlphaBar(t, T) / cosineAlphaBar(t - 1, T);
-      beta[t] = Math.min(Math.max(b, 0), MAX_BETA);
-    }
-  } else {
-    throw new Error(`makeSchedule: unknown schedule "${name as string}" (expected linear, cosine or scaled-linear)`);
+  const r0 = scaled ? Math.sqrt(b0) : b0;
+  const r1 = scaled ? Math.sqrt(b1) : b1;
+  for (let t = 1; t <= T; t++) {
+    const r = T === 1 ? r1 : r0 + ((r1 - r0) * (t - 1)) / (T - 1);
+    beta[t] = scaled ? r * r : r;
   }
+  return beta;
+}
+
+/** A Schedule from β_0..β_T (β_0 must be 0): α, ᾱ (accumulated in float64) and SNR. */
+export function scheduleFromBetas(name: ScheduleName, beta: Float64Array): Schedule {
+  const T = beta.length - 1;
+  if (T < 1 || beta[0] !== 0) throw new Error('scheduleFromBetas: need β_0 = 0 followed by β_1..β_T');
   const alpha = new Float64Array(T + 1);
   const alphaBar = new Float64Array(T + 1);
   const snr = new Float64Array(T + 1);
@@ -78,6 +73,28 @@ export function makeSchedule(name: ScheduleName, T = 1000): Schedule {
     snr[t] = alphaBar[t] / (1 - alphaBar[t]);
   }
   return { name, T, beta, alpha, alphaBar, snr };
+}
+
+export function makeSchedule(name: ScheduleName, T = 1000): Schedule {
+  if (!Number.isInteger(T) || T < 1) throw new Error(`makeSchedule: T must be a positive integer, got ${T}`);
+  let beta: Float64Array;
+  if (name === 'linear') {
+    // DDPM's 1e-4 → 0.02 at T = 1000; for other T both ends scale by 1000/T so that the total
+    // amount of noise (≈ Σβ) stays about the same.
+    const k = 1000 / T;
+    beta = linearBetas(T, Math.min(1e-4 * k, MAX_BETA), Math.min(0.02 * k, MAX_BETA));
+  } else if (name === 'scaled-linear') {
+    beta = linearBetas(T, 0.00085, 0.012, true);
+  } else if (name === 'cosine') {
+    beta = new Float64Array(T + 1);
+    for (let t = 1; t <= T; t++) {
+      const b = 1 - cosineAlphaBar(t, T) / cosineAlphaBar(t - 1, T);
+      beta[t] = Math.min(Math.max(b, 0), MAX_BETA);
+    }
+  } else {
+    throw new Error(`makeSchedule: unknown schedule "${name as string}" (expected linear, cosine or scaled-linear)`);
+  }
+  return scheduleFromBetas(name, beta);
 }
 
 /** Check that t is an integer step 0..T (throws a clear error otherwise). */

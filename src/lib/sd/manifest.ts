@@ -7,6 +7,7 @@
 // function, the schedule derived from the scheduler config, DDIM step helpers, and a check of
 // an ONNX session's declared inputs/outputs against the manifest.
 
+import { linearBetas, scheduleFromBetas } from '../diffusion/schedules';
 export type DType = 'float32' | 'float16' | 'int32' | 'int64';
 /** A dimension: a number, or a symbolic name such as "batch". */
 export type Dim = number | string;
@@ -200,22 +201,18 @@ export function makeWordTokenizer(cfg: WordTokenizerConfig, vocab: string[]): (t
 // ---------------------------------------------------------------------------------------------
 // Schedule and DDIM, as diffusers' DDIMScheduler with the manifest's config
 
-/** ᾱ_t for t = 0 … T−1 (computed in float64, like diffusers' float64-then-float32). */
+/**
+ * ᾱ for diffusers' index i = 0 … T−1 (our t = i + 1), from the engine's schedule code: accumulated
+ * in float64 and rounded to float32, like diffusers.
+ */
 export function alphasCumprod(s: SchedulerConfig): Float64Array {
   const T = s.num_train_timesteps;
+  const sched = scheduleFromBetas(
+    s.beta_schedule === 'scaled_linear' ? 'scaled-linear' : 'linear',
+    linearBetas(T, s.beta_start, s.beta_end, s.beta_schedule === 'scaled_linear')
+  );
   const out = new Float64Array(T);
-  let prod = 1;
-  for (let t = 0; t < T; t++) {
-    let beta: number;
-    if (s.beta_schedule === 'scaled_linear') {
-      const a = Math.sqrt(s.beta_start);
-      const b = Math.sqrt(s.beta_end);
-      const v = a + ((b - a) * t) / (T - 1);
-      beta = v * v;
-    } else beta = s.beta_start + ((s.beta_end - s.beta_start) * t) / (T - 1);
-    prod *= 1 - beta;
-    out[t] = Math.fround(prod);
-  }
+  for (let i = 0; i < T; i++) out[i] = Math.fround(sched.alphaBar[i + 1]);
   return out;
 }
 
