@@ -1,0 +1,37 @@
+// Browser benchmarks in Debian's headless Chromium, against the built site (run `npm run build` first):
+//  1. frame time of the particle figure: 10,000 moving particles + a 32×32 arrow field, redrawn every
+//     frame through Plot2D/Particles/ArrowField (route /bench/particles/); target ≥ 60 fps;
+//  2. training steps/s of the default MLP in the chapter-3 Web Worker, and after 10 s of training the
+//     sliced-Wasserstein ratio of 2000 DDPM samples to the noise floor (target ≤ 3).
+// Headless Chromium has no display, so rAF is paced by Chromium's own 60 Hz frame clock: the fps
+// number says whether drawing keeps up with it; drawMs (the time inside Plot2D.draw) is the cost.
+// Prints and writes bench/results/browser.json. Nothing here is asserted.
+//   node bench/browser.mjs
+import { serve, launch, record } from './lib.mjs';
+import { loadavg } from 'node:os';
+
+const srv = await serve();
+const browser = await launch();
+try {
+  const runs = [];
+  for (const [w, h, dpr] of [[1280, 720, 1], [390, 844, 3]]) {
+    const ctx = await browser.newContext({ viewport: { width: w, height: h }, deviceScaleFactor: dpr });
+    const page = await ctx.newPage();
+    await page.goto(`${srv.base}/bench/particles/?n=10000&grid=32&anim=5`);
+    await page.waitForFunction(() => window.__bench, null, { timeout: 120_000 });
+    const r = await page.evaluate(() => window.__bench);
+    runs.push({ viewport: `${w}x${h}@${dpr}x`, ...r });
+    console.log(`particles ${w}x${h}@${dpr}x: ${r.fps} fps, frame p50 ${r.frameMs?.p50} ms p95 ${r.frameMs?.p95} ms, draw mean ${r.drawMs?.mean} ms p95 ${r.drawMs?.p95} ms`);
+    await ctx.close();
+  }
+  const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+  await page.goto(`${srv.base}/bench/particles/?n=100&anim=1&train=1&secs=10`);
+  await page.waitForFunction(() => window.__bench, null, { timeout: 180_000 });
+  const tr = (await page.evaluate(() => window.__bench)).train;
+  console.log(`training in a worker: ${tr.stepsPerSec} steps/s (${tr.steps} steps in ${tr.elapsedMs} ms); SW ratio after 10 s: ${tr.ratio?.toFixed(2)} (target ≤ 3)`);
+  const out = record('browser', { loadavg: loadavg().map((v) => +v.toFixed(2)), particles: runs, training: tr, targets: { fps: 60, swRatio: 3 } });
+  console.log(`wrote bench/results/browser.json (${out.date})`);
+} finally {
+  await browser.close();
+  srv.close();
+}
