@@ -5,35 +5,20 @@ import { getLandscape } from '$lib/diffusion/landscapes';
 import { runEvolution } from '$lib/diffusion/evolution';
 import { compareAlgorithms } from '$lib/figures/ch07/compare';
 import type { WorkerRequest } from '$lib/figures/ch07/shared';
+import { serveLatest } from './latest';
 
-const post = (msg: unknown, transfer: Transferable[] = []) => (self as unknown as Worker).postMessage(msg, transfer);
-
-self.onmessage = (e: MessageEvent<{ id: number; req: WorkerRequest }>) => {
-  const { id, req } = e.data;
-  try {
-    if (req.kind === 'run') {
-      const run = runEvolution(req.algorithm, getLandscape(req.landscape), {
-        n: req.n,
-        generations: req.generations,
-        seed: req.seed,
-        temperature: req.temperature,
-        eta: req.eta
-      });
-      const transfer: Transferable[] = [run.positions.buffer, run.fitness.buffer, run.best.buffer, run.t.buffer, run.alphaBar.buffer, run.sigma.buffer];
-      if (run.x0hat) transfer.push(run.x0hat.buffer);
-      post({ id, result: run }, transfer);
-    } else {
-      let last = 0;
-      const result = compareAlgorithms(req, (done, total) => {
-        const now = performance.now();
-        if (now - last > 100 || done === total) {
-          last = now;
-          post({ id, progress: [done, total] });
-        }
-      });
-      post({ id, result });
-    }
-  } catch (err) {
-    post({ id, error: err instanceof Error ? err.message : String(err) });
+serveLatest<WorkerRequest>((req, progress) => {
+  if (req.kind === 'run') {
+    const run = runEvolution(req.algorithm, getLandscape(req.landscape), {
+      n: req.n,
+      generations: req.generations,
+      seed: req.seed,
+      temperature: req.temperature,
+      eta: req.eta
+    });
+    const transfer: Transferable[] = [run.positions.buffer, run.fitness.buffer, run.best.buffer, run.t.buffer, run.alphaBar.buffer, run.sigma.buffer];
+    if (run.x0hat) transfer.push(run.x0hat.buffer);
+    return { result: run, transfer };
   }
-};
+  return { result: compareAlgorithms(req, progress) };
+});

@@ -4,6 +4,7 @@ import { interpolateYlGnBu } from 'd3-scale-chromatic';
 import { LANDSCAPES, LANDSCAPE_NAMES, type LandscapeName } from '$lib/diffusion/landscapes';
 import type { Algorithm, EvolutionRun } from '$lib/diffusion/evolution';
 import type { CompareRequest, CompareResult } from './compare';
+import { LatestWorker } from '$lib/workers/latest';
 
 export const LANDSCAPE_OPTIONS = LANDSCAPE_NAMES.map((name) => ({ value: name, label: LANDSCAPES[name].label }));
 export const ALGO_OPTIONS: { value: Algorithm; label: string }[] = [
@@ -50,53 +51,17 @@ export type WorkerReply<R> = R extends RunRequest ? EvolutionRun : CompareResult
  * worker is terminated (its answer would be stale) and a fresh one takes the new request.
  */
 export class EvolveClient {
-  #worker: Worker | null = null;
-  #busy = false;
-  #id = 0;
-  #reject: ((e: Error) => void) | null = null;
-
-  #spawn(): Worker {
-    return new Worker(new URL('../../workers/ch07-evolve.worker.ts', import.meta.url), { type: 'module' });
-  }
+  #w = new LatestWorker<WorkerRequest, unknown>(
+    () => new Worker(new URL('../../workers/ch07-evolve.worker.ts', import.meta.url), { type: 'module' }),
+    'The evolution worker'
+  );
 
   latest<R extends WorkerRequest>(req: R, onprogress?: (done: number, total: number) => void): Promise<WorkerReply<R>> {
-    if (this.#busy && this.#worker) {
-      this.#worker.terminate();
-      this.#worker = null;
-      this.#reject?.(new Error('superseded'));
-    }
-    if (!this.#worker) this.#worker = this.#spawn();
-    const w = this.#worker;
-    const id = ++this.#id;
-    this.#busy = true;
-    return new Promise((resolve, reject) => {
-      this.#reject = reject;
-      w.onmessage = (e: MessageEvent) => {
-        const d = e.data;
-        if (d.id !== id) return;
-        if (d.progress) {
-          onprogress?.(d.progress[0], d.progress[1]);
-          return;
-        }
-        this.#busy = false;
-        this.#reject = null;
-        if (d.error) reject(new Error(d.error));
-        else resolve(d.result);
-      };
-      w.onerror = (e) => {
-        this.#busy = false;
-        this.#reject = null;
-        reject(new Error(e.message || 'The evolution worker failed.'));
-      };
-      w.postMessage({ id, req });
-    });
+    return this.#w.latest(req, onprogress) as Promise<WorkerReply<R>>;
   }
 
   dispose() {
-    this.#worker?.terminate();
-    this.#worker = null;
-    this.#reject?.(new Error('disposed'));
-    this.#reject = null;
+    this.#w.dispose();
   }
 }
 
