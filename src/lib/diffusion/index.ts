@@ -12,3 +12,4 @@ export * from './train';
 export * from './samplers';
 export * from './metrics';
 export * from './export';
+export * from './guidance';

@@ -418,8 +418,51 @@ export class MLP implements Denoiser {
     const F = this.#xFreqs;
     for (let q = 0; q < BLK; q++) inputFeatures(xt[o + 2 * q], xt[o + 2 * q + 1], F, f, q * I);
     const w0 = L.layers[0].w;
-    // Activations are interleaved by particle, h[4k + q], so the four loads per weight are adjacent.
-    for (let j = 0; j < H; j++) {
+    // Activations are interleaved by particle, h[4k + q], so the four loads per input are adjacent.
+    // Register blocking: two output units × four particles per pass (8 accumulators), so each
+    // loaded input feeds two multiply-adds and each loaded weight four (H is even; an odd last
+    // unit falls back to one at a time).
+    const H2 = H & ~1;
+    for (let j = 0; j < H2; j += 2) {
+      const b = bias[j],
+        c = bias[j + 1];
+      let s0 = b,
+        s1 = b,
+        s2 = b,
+        s3 = b,
+        u0 = c,
+        u1 = c,
+        u2 = c,
+        u3 = c;
+      const r = w0 + j * I,
+        r2 = r + I;
+      for (let k = 0; k < I; k++) {
+        const w = p[r + k],
+          v = p[r2 + k];
+        const f0 = f[k],
+          f1 = f[I + k],
+          f2 = f[I2 + k],
+          f3 = f[I3 + k];
+        s0 += w * f0;
+        s1 += w * f1;
+        s2 += w * f2;
+        s3 += w * f3;
+        u0 += v * f0;
+        u1 += v * f1;
+        u2 += v * f2;
+        u3 += v * f3;
+      }
+      const o4 = 4 * j;
+      h[o4] = s0 > 0 ? s0 : 0;
+      h[o4 + 1] = s1 > 0 ? s1 : 0;
+      h[o4 + 2] = s2 > 0 ? s2 : 0;
+      h[o4 + 3] = s3 > 0 ? s3 : 0;
+      h[o4 + 4] = u0 > 0 ? u0 : 0;
+      h[o4 + 5] = u1 > 0 ? u1 : 0;
+      h[o4 + 6] = u2 > 0 ? u2 : 0;
+      h[o4 + 7] = u3 > 0 ? u3 : 0;
+    }
+    for (let j = H2; j < H; j++) {
       const b = bias[j];
       let s0 = b,
         s1 = b,
@@ -442,7 +485,46 @@ export class MLP implements Denoiser {
     for (let l = 1; l < L.layers.length; l++) {
       const wOff = L.layers[l].w,
         bOff = l * H;
-      for (let j = 0; j < H; j++) {
+      for (let j = 0; j < H2; j += 2) {
+        const b = bias[bOff + j],
+          c = bias[bOff + j + 1];
+        let s0 = b,
+          s1 = b,
+          s2 = b,
+          s3 = b,
+          u0 = c,
+          u1 = c,
+          u2 = c,
+          u3 = c;
+        const r = wOff + j * H,
+          r2 = r + H;
+        for (let k = 0, k4 = 0; k < H; k++, k4 += 4) {
+          const w = p[r + k],
+            v = p[r2 + k];
+          const h0 = h[k4],
+            h1 = h[k4 + 1],
+            h2 = h[k4 + 2],
+            h3 = h[k4 + 3];
+          s0 += w * h0;
+          s1 += w * h1;
+          s2 += w * h2;
+          s3 += w * h3;
+          u0 += v * h0;
+          u1 += v * h1;
+          u2 += v * h2;
+          u3 += v * h3;
+        }
+        const o4 = 4 * j;
+        g[o4] = h[o4] + (s0 > 0 ? s0 : 0);
+        g[o4 + 1] = h[o4 + 1] + (s1 > 0 ? s1 : 0);
+        g[o4 + 2] = h[o4 + 2] + (s2 > 0 ? s2 : 0);
+        g[o4 + 3] = h[o4 + 3] + (s3 > 0 ? s3 : 0);
+        g[o4 + 4] = h[o4 + 4] + (u0 > 0 ? u0 : 0);
+        g[o4 + 5] = h[o4 + 5] + (u1 > 0 ? u1 : 0);
+        g[o4 + 6] = h[o4 + 6] + (u2 > 0 ? u2 : 0);
+        g[o4 + 7] = h[o4 + 7] + (u3 > 0 ? u3 : 0);
+      }
+      for (let j = H2; j < H; j++) {
         const b = bias[bOff + j];
         let s0 = b,
           s1 = b,
