@@ -34,6 +34,7 @@ async function open(page: Page, query = '', hash = '') {
 
 /** A figure has finished computing (its download buttons enable and no progress is shown). */
 async function ready(fig: Locator) {
+  await fig.page().waitForTimeout(350); // settings are debounced before a recompute starts
   await expect(fig.getByRole('button', { name: 'Download samples' })).toBeEnabled({ timeout: 30_000 });
   await expect(fig.locator('progress')).toHaveCount(0, { timeout: 30_000 });
 }
@@ -66,6 +67,7 @@ test.describe('chapter 5', () => {
   });
 
   test('three samplers: no autoplay, shared step scrubber, η, steps, keyboard, Run again', async ({ page }) => {
+    test.setTimeout(120_000);
     const watch = await open(page);
     const fig = page.locator('#ddim-compare');
     await fig.scrollIntoViewIfNeeded();
@@ -172,6 +174,7 @@ test.describe('chapter 5', () => {
   });
 
   test('three samplers: Download samples (CSV) and Download trajectory (JSON) are well formed', async ({ page }) => {
+    test.setTimeout(120_000); // six downloads on a machine shared with other test runs
     await open(page, '?dd.steps=20&dd.n=100', '#ddim-compare');
     const fig = page.locator('#ddim-compare');
     await ready(fig);
