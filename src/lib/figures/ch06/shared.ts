@@ -35,6 +35,11 @@ export interface Progress {
   point: SweepPoint;
 }
 
+/**
+ * One dedicated worker; a newer request terminates an older one still running (its promise
+ * rejects with 'superseded'). Like src/lib/workers/latest.ts, but progress messages carry each
+ * finished sweep point so the chart can draw it at once (latest.ts passes only [done, total]).
+ */
 export class GuidanceClient {
   #worker: Worker | null = null;
   #busy = false;
@@ -70,8 +75,11 @@ export class GuidanceClient {
         else resolve(d.result);
       };
       w.onerror = (e) => {
+        e.preventDefault?.();
         this.#busy = false;
         this.#reject = null;
+        this.#worker?.terminate();
+        this.#worker = null;
         reject(new Error(e.message || 'The guidance worker failed.'));
       };
       w.postMessage({ id, req });
@@ -83,6 +91,7 @@ export class GuidanceClient {
     this.#worker = null;
     this.#reject?.(new Error('disposed'));
     this.#reject = null;
+    this.#busy = false;
   }
 }
 
