@@ -4,7 +4,7 @@
 // terminated (its answer would be stale), its promise rejects with SUPERSEDED, and a fresh worker
 // takes the new request. The worker side: `serveLatest((req, progress) => ({ result, transfer }))`.
 //
-// Messages: page → worker { id, req }; worker → page { id, progress: [done, total] } (any number),
+// Messages: page → worker { id, req }; worker → page { id, progress: P } (any number; serveLatest sends [done, total]),
 // then { id, result } or { id, error }.
 
 export const SUPERSEDED = 'superseded';
@@ -12,7 +12,8 @@ export const SUPERSEDED = 'superseded';
 /** True for the rejection of a request that a newer one replaced (not an error to show). */
 export const isSuperseded = (e: unknown) => e instanceof Error && (e.message === SUPERSEDED || e.message === 'disposed');
 
-export class LatestWorker<Req, Res> {
+/** P: what a progress message carries (default [done, total]). */
+export class LatestWorker<Req, Res, P = [number, number]> {
   #worker: Worker | null = null;
   #busy = false;
   #id = 0;
@@ -24,7 +25,7 @@ export class LatestWorker<Req, Res> {
     private readonly what = 'The worker'
   ) {}
 
-  latest(req: Req, onprogress?: (done: number, total: number) => void, transfer: Transferable[] = []): Promise<Res> {
+  latest(req: Req, onprogress?: (p: P) => void, transfer: Transferable[] = []): Promise<Res> {
     if (this.#busy && this.#worker) {
       this.#worker.terminate();
       this.#worker = null;
@@ -40,7 +41,7 @@ export class LatestWorker<Req, Res> {
         const d = e.data;
         if (d.id !== id) return;
         if (d.progress) {
-          onprogress?.(d.progress[0], d.progress[1]);
+          onprogress?.(d.progress as P);
           return;
         }
         this.#busy = false;

@@ -4,57 +4,23 @@
 import { loadPretrainedJSON } from '$lib/pretrained';
 import type { MLPJson } from '$lib/diffusion/mlp';
 import type { Ch05Progress, Ch05Reply, Ch05Request, PanelKind } from './protocol';
+import { LatestWorker } from '$lib/workers/latest';
 
 export { download } from '../download';
 
+/** One dedicated worker (see src/lib/workers/latest.ts): a newer request cancels an older one. */
 export class Ch05Client {
-  #worker: Worker | null = null;
-  #busy = false;
-  #id = 0;
-  #reject: ((e: Error) => void) | null = null;
-
-  #spawn(): Worker {
-    return new Worker(new URL('../../workers/ch05-sample.worker.ts', import.meta.url), { type: 'module' });
-  }
+  #w = new LatestWorker<Ch05Request, unknown, Ch05Progress>(
+    () => new Worker(new URL('../../workers/ch05-sample.worker.ts', import.meta.url), { type: 'module' }),
+    'The sampling worker'
+  );
 
   latest<R extends Ch05Request>(req: R, onprogress?: (p: Ch05Progress) => void): Promise<Ch05Reply<R>> {
-    if (this.#busy && this.#worker) {
-      this.#worker.terminate();
-      this.#worker = null;
-      this.#reject?.(new Error('superseded'));
-    }
-    if (!this.#worker) this.#worker = this.#spawn();
-    const w = this.#worker;
-    const id = ++this.#id;
-    this.#busy = true;
-    return new Promise((resolve, reject) => {
-      this.#reject = reject;
-      w.onmessage = (e: MessageEvent) => {
-        const d = e.data;
-        if (d.id !== id) return;
-        if (d.progress) {
-          onprogress?.(d.progress as Ch05Progress);
-          return;
-        }
-        this.#busy = false;
-        this.#reject = null;
-        if (d.error) reject(new Error(d.error));
-        else resolve(d.result);
-      };
-      w.onerror = (e) => {
-        this.#busy = false;
-        this.#reject = null;
-        reject(new Error(e.message || 'The sampling worker failed.'));
-      };
-      w.postMessage({ id, req });
-    });
+    return this.#w.latest(req, onprogress) as Promise<Ch05Reply<R>>;
   }
 
   dispose() {
-    this.#worker?.terminate();
-    this.#worker = null;
-    this.#reject?.(new Error('disposed'));
-    this.#reject = null;
+    this.#w.dispose();
   }
 }
 

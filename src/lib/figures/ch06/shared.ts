@@ -1,6 +1,7 @@
 // Chapter 6 helpers shared by its figures: class names and colours, option lists, and a small
 // client for the guidance worker (one worker per figure; a newer request cancels an older one).
 import type { SampleRequest, SampleResult, SweepPoint, SweepRequest } from './guidance-run';
+import { LatestWorker } from '$lib/workers/latest';
 
 /** spiral3's classes, and the class colours of the notation page (blue, orange, teal). */
 export const CLASS_NAMES = ['person', 'cat', 'dog'] as const;
@@ -36,62 +37,22 @@ export interface Progress {
 }
 
 /**
- * One dedicated worker; a newer request terminates an older one still running (its promise
- * rejects with 'superseded'). Like src/lib/workers/latest.ts, but progress messages carry each
- * finished sweep point so the chart can draw it at once (latest.ts passes only [done, total]).
+ * One dedicated worker (see src/lib/workers/latest.ts); a newer request terminates an older one
+ * still running (its promise rejects with 'superseded'). Progress messages carry each finished
+ * sweep point so the chart can draw it at once.
  */
 export class GuidanceClient {
-  #worker: Worker | null = null;
-  #busy = false;
-  #id = 0;
-  #reject: ((e: Error) => void) | null = null;
-
-  #spawn(): Worker {
-    return new Worker(new URL('../../workers/ch06-guidance.worker.ts', import.meta.url), { type: 'module' });
-  }
+  #w = new LatestWorker<WorkerRequest, unknown, Progress>(
+    () => new Worker(new URL('../../workers/ch06-guidance.worker.ts', import.meta.url), { type: 'module' }),
+    'The guidance worker'
+  );
 
   latest<R extends WorkerRequest>(req: R, onprogress?: (p: Progress) => void): Promise<Reply<R>> {
-    if (this.#busy && this.#worker) {
-      this.#worker.terminate();
-      this.#worker = null;
-      this.#reject?.(new Error('superseded'));
-    }
-    if (!this.#worker) this.#worker = this.#spawn();
-    const w = this.#worker;
-    const id = ++this.#id;
-    this.#busy = true;
-    return new Promise((resolve, reject) => {
-      this.#reject = reject;
-      w.onmessage = (e: MessageEvent) => {
-        const d = e.data;
-        if (d.id !== id) return;
-        if (d.progress) {
-          onprogress?.(d.progress);
-          return;
-        }
-        this.#busy = false;
-        this.#reject = null;
-        if (d.error) reject(new Error(d.error));
-        else resolve(d.result);
-      };
-      w.onerror = (e) => {
-        e.preventDefault?.();
-        this.#busy = false;
-        this.#reject = null;
-        this.#worker?.terminate();
-        this.#worker = null;
-        reject(new Error(e.message || 'The guidance worker failed.'));
-      };
-      w.postMessage({ id, req });
-    });
+    return this.#w.latest(req, onprogress) as Promise<Reply<R>>;
   }
 
   dispose() {
-    this.#worker?.terminate();
-    this.#worker = null;
-    this.#reject?.(new Error('disposed'));
-    this.#reject = null;
-    this.#busy = false;
+    this.#w.dispose();
   }
 }
 

@@ -57,7 +57,7 @@ export class EvolveClient {
   );
 
   latest<R extends WorkerRequest>(req: R, onprogress?: (done: number, total: number) => void): Promise<WorkerReply<R>> {
-    return this.#w.latest(req, onprogress) as Promise<WorkerReply<R>>;
+    return this.#w.latest(req, onprogress && ((p) => onprogress(p[0], p[1]))) as Promise<WorkerReply<R>>;
   }
 
   dispose() {
