@@ -12,7 +12,7 @@ export async function serve(port = 4900 + Math.floor(Math.random() * 90)) {
     detached: true
   });
   const base = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 100; i++) {
+  for (let i = 0; i < 300; i++) {
     try {
       const r = await fetch(base + '/');
       if (r.ok) break;

@@ -7,8 +7,25 @@
 //
 //   node bench/sampling-browser.mjs
 import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { build } from 'esbuild';
-import { ROOT, serve, launch, record } from './lib.mjs';
+import { spawn } from 'node:child_process';
+import { ROOT, launch, record } from './lib.mjs';
+
+/** `vite preview` of build/, waiting up to 60 s for it (bench/lib.mjs's serve waits 20 s: too short on a busy machine). */
+async function serve(port = 4950 + Math.floor(Math.random() * 40)) {
+  const proc = spawn('npx', ['vite', 'preview', '--port', String(port), '--strictPort', '--host', '127.0.0.1'], { cwd: ROOT, stdio: 'ignore', detached: true });
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 300; i++) {
+    try {
+      if ((await fetch(base + '/')).ok) break;
+    } catch {
+      /* not up yet */
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return { base, close: () => { try { process.kill(-proc.pid); } catch { /* gone */ } } };
+}
 
 const bundle = await build({
   entryPoints: [ROOT + 'bench/sampling-browser-worker.ts'],
@@ -45,7 +62,7 @@ async function timed(jobs) {
 }
 
 const r3 = (x) => Number(x.toPrecision(3));
-const out = { chromium: await browser.version(), hardwareConcurrency: hw, mlp: [], sampling: [] };
+const out = { chromium: await browser.version(), hardwareConcurrency: hw, loadavg1mAtStart: Number(loadavg()[0].toFixed(2)), mlp: [], sampling: [] };
 
 for (const n of [2000, 10000]) {
   const steps = n === 2000 ? 200 : 40;
@@ -66,21 +83,24 @@ for (const c of cases) {
     console.log(`${c.sampler} ${c.n} × ${c.steps}, ${workers} worker(s): ${row.wallSeconds} s`);
   }
 }
+out.loadavg1mAfterWorkers = Number(loadavg()[0].toFixed(2));
 await page.close();
 
 // The chapter-4 figure end to end (fetch weights, 2 workers, record every step, merge), from its caption.
 const srv = await serve();
 try {
+  await fetch(srv.base + '/'); // throws if the preview server did not come up
   const p = await browser.newPage({ viewport: { width: 1280, height: 720 }, reducedMotion: 'reduce' });
   await p.goto(srv.base + '/chapters/ddpm/#ddpm-walk', { waitUntil: 'networkidle' });
-  const cap = p.locator('#ddpm-walk figcaption, #ddpm-walk .caption').first();
   await p.locator('#ddpm-walk').getByRole('button', { name: 'Download samples' }).waitFor({ state: 'visible' });
   await p.waitForFunction(() => /Computed in [\d.]+ s/.test(document.querySelector('#ddpm-walk')?.textContent ?? ''), null, { timeout: 120_000 });
   const text = await p.locator('#ddpm-walk').textContent();
   const secs = Number(/Computed in ([\d.]+) s/.exec(text ?? '')?.[1]);
   out.chapter4Figure = { what: 'DDPM, 2,000 particles × 1,000 steps, learned MLP, every step recorded, 2 workers, as the page reports it', wallSeconds: secs };
   console.log(`chapter 4 figure: ${secs} s`);
-  void cap;
+} catch (e) {
+  out.chapter4Figure = { error: String(e.message ?? e).split('\n')[0] };
+  console.log('chapter 4 figure: not measured:', out.chapter4Figure.error);
 } finally {
   srv.close();
 }

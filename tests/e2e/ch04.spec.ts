@@ -57,7 +57,7 @@ test.describe('chapter 4', () => {
     await runReady(fig);
     // The default run: 2,000 particles; the spread at the end is near the data's.
     await expect(fig.getByLabel('Particles', { exact: true })).toHaveValue('2000');
-    await slide(fig.getByLabel('Sampling step', { exact: true }), 1000);
+    await slide(fig.getByLabel('Step', { exact: true }), 1000);
     const s = await spreadOf(fig);
     expect(s).toBeGreaterThan(0.3);
     expect(s).toBeLessThan(0.55);
@@ -71,7 +71,7 @@ test.describe('chapter 4', () => {
     const watch = await open(page, '?ddpm.n=500', '#ddpm-walk');
     const fig = page.locator('#ddpm-walk');
     await runReady(fig);
-    const step = fig.getByLabel('Sampling step', { exact: true });
+    const step = fig.getByLabel('Step', { exact: true });
     await page.waitForTimeout(500);
     await expect(step).toHaveValue('0');
     await expect(fig.getByTestId('ddpm-step')).toHaveText('0 / 1000');
@@ -119,14 +119,14 @@ test.describe('chapter 4', () => {
     const spread = await spreadOf(fig);
     expect(spread).toBeGreaterThan(0.3);
 
-    await fig.getByLabel('Add noise σtz at each step').uncheck();
+    await fig.getByLabel('Add noise σₜz at each step').uncheck();
     await runReady(fig);
     await expect.poll(() => page.url()).toContain('ddpm.noise=0');
     const flat = await pixels(fig);
     expect(flat).not.toBe(base);
     expect(await spreadOf(fig)).toBeLessThan(0.01); // collapse toward one point
     await expect(fig.getByTestId('ddpm-sigma')).toHaveText('0 (noise off)');
-    await fig.getByLabel('Add noise σtz at each step').check();
+    await fig.getByLabel('Add noise σₜz at each step').check();
     await runReady(fig);
     expect(await pixels(fig)).toBe(base); // same seed, same run
 
@@ -134,13 +134,13 @@ test.describe('chapter 4', () => {
     await runReady(fig);
     await expect.poll(() => page.url()).toContain('ddpm.var=beta');
     expect(await pixels(fig)).not.toBe(base);
-    await slide(fig.getByLabel('Sampling step', { exact: true }), 998); // t = 2: σ = √β₂ > √β̃₂
+    await slide(fig.getByLabel('Step', { exact: true }), 998); // t = 2: σ = √β₂ > √β̃₂
     await expect(fig.getByTestId('ddpm-sigma')).toHaveText('0.0110');
 
     await fig.getByLabel('Denoiser', { exact: true }).selectOption('ideal');
     await runReady(fig);
     await expect.poll(() => page.url()).toContain('ddpm.den=ideal');
-    await slide(fig.getByLabel('Sampling step', { exact: true }), 1000);
+    await slide(fig.getByLabel('Step', { exact: true }), 1000);
     expect(await pixels(fig)).not.toBe(base);
     expect(watch.errors).toEqual([]);
   });
@@ -187,8 +187,8 @@ test.describe('chapter 4', () => {
     await expect(fig.locator('.notes')).toContainText('ddpm.den=magic');
     await expect(fig.locator('.notes')).toContainText('ddpm.noise=maybe');
     await expect(fig.getByLabel('Denoiser', { exact: true })).toHaveValue('learned');
-    await expect(fig.getByLabel('Add noise σtz at each step')).toBeChecked();
-    await expect(fig.getByLabel('Sampling step', { exact: true })).toHaveValue('0');
+    await expect(fig.getByLabel('Add noise σₜz at each step')).toBeChecked();
+    await expect(fig.getByLabel('Step', { exact: true })).toHaveValue('0');
     expect(watch3.errors).toEqual([]);
   });
 
@@ -203,14 +203,11 @@ test.describe('chapter 4', () => {
     const csv = readFileSync((await csvDl.path())!, 'utf8').trim().split('\n');
     expect(csv[0]).toBe('x1,x2');
     expect(csv.length).toBe(301);
-    for (const line of csv.slice(1)) {
-      const cells = line.split(',').map(Number);
-      expect(cells.length).toBe(2);
-      for (const c of cells) {
-        expect(Number.isFinite(c)).toBe(true);
-        expect(Math.abs(c)).toBeLessThan(2); // samples end on (or near) the spiral
-      }
-    }
+    // (One expect per file, not per number: Playwright's expect is slow in tight loops.)
+    const cells = csv.slice(1).map((line) => line.split(',').map(Number));
+    expect(cells.every((c) => c.length === 2)).toBe(true);
+    expect(cells.flat().every((c) => Number.isFinite(c))).toBe(true);
+    expect(Math.max(...cells.flat().map(Math.abs))).toBeLessThan(2); // samples end on (or near) the spiral
 
     const [jsonDl] = await Promise.all([page.waitForEvent('download'), fig.getByRole('button', { name: 'Download trajectory' }).click()]);
     expect(jsonDl.suggestedFilename()).toBe('ddpm-learned-posterior-n300-seed3-trajectory.json');
@@ -224,10 +221,8 @@ test.describe('chapter 4', () => {
     expect(j.t[1]).toBe(990);
     expect(j.t[100]).toBe(0);
     expect(j.steps.length).toBe(101);
-    for (const s of j.steps) {
-      expect(s.length).toBe(600);
-      for (const v of s) expect(Number.isFinite(v)).toBe(true);
-    }
+    expect(j.steps.every((st: number[]) => st.length === 600)).toBe(true);
+    expect(j.steps.every((st: number[]) => st.every((v) => typeof v === 'number' && Number.isFinite(v)))).toBe(true);
     // The last state of the trajectory is the downloaded sample set.
     const row1 = csv[1].split(',').map(Number);
     expect(row1[0]).toBeCloseTo(j.steps[100][0], 4);
