@@ -1,6 +1,7 @@
 // Browser benchmarks in Debian's headless Chromium, against the built site (run `npm run build` first):
 //  1. frame time of the particle figure: 10,000 moving particles + a 32×32 arrow field, redrawn every
 //     frame through Plot2D/Particles/ArrowField (route /bench/particles/); target ≥ 60 fps;
+//  3. scrubbing chapter 4's recorded trajectory (2,000 particles × 1,000 steps), target 60 fps;
 //  2. training steps/s of the default MLP in the chapter-3 Web Worker, and after 10 s of training the
 //     sliced-Wasserstein ratio of 2000 DDPM samples to the noise floor (target ≤ 3).
 // Headless Chromium has no display, so rAF is paced by Chromium's own 60 Hz frame clock: the fps
@@ -24,12 +25,46 @@ try {
     console.log(`particles ${w}x${h}@${dpr}x: ${r.fps} fps, frame p50 ${r.frameMs?.p50} ms p95 ${r.frameMs?.p95} ms, draw mean ${r.drawMs?.mean} ms p95 ${r.drawMs?.p95} ms`);
     await ctx.close();
   }
+  // 3. Scrubbing chapter 4's recorded 1,000-step DDPM trajectory of 2,000 particles: move the step
+  //    slider every animation frame (as a reader dragging it would) and time the frames.
+  const sp = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+  await sp.goto(`${srv.base}/chapters/ddpm/?ddpm.n=2000`);
+  const fig = sp.locator('#ddpm-walk');
+  await fig.scrollIntoViewIfNeeded();
+  await fig.getByRole('button', { name: 'Download samples' }).waitFor({ state: 'visible' });
+  await sp.waitForFunction(() => !document.querySelector('#ddpm-walk button[disabled][title^="JSON"]') && !!document.querySelector('#ddpm-walk input[type=range]'), null, { timeout: 120_000 });
+  const scrub = await sp.evaluate(async () => {
+    const input = [...document.querySelectorAll('#ddpm-walk input[type=range]')].find((el) => el.max === '1000');
+    const frames = [];
+    let last = performance.now();
+    const t0 = last;
+    let k = 0;
+    await new Promise((done) => {
+      const tick = (now) => {
+        frames.push(now - last);
+        last = now;
+        k = (k + 7) % 1001;
+        input.value = String(k);
+        input.dispatchEvent(new Event('input', { bubbles: true }));
+        if (now - t0 < 4000) requestAnimationFrame(tick);
+        else done();
+      };
+      requestAnimationFrame(tick);
+    });
+    frames.shift();
+    const s = [...frames].sort((a, b) => a - b);
+    const mean = frames.reduce((a, b) => a + b, 0) / frames.length;
+    return { frames: frames.length, meanMs: +mean.toFixed(2), p50Ms: +s[Math.floor(s.length / 2)].toFixed(2), p95Ms: +s[Math.floor(0.95 * s.length)].toFixed(2), fps: +(1000 / mean).toFixed(1) };
+  });
+  console.log(`scrubbing chapter 4 (2000 particles x 1000 steps): ${scrub.fps} fps, frame p50 ${scrub.p50Ms} ms p95 ${scrub.p95Ms} ms`);
+  await sp.close();
+
   const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
   await page.goto(`${srv.base}/bench/particles/?n=100&anim=1&train=1&secs=10`);
   await page.waitForFunction(() => window.__bench, null, { timeout: 180_000 });
   const tr = (await page.evaluate(() => window.__bench)).train;
   console.log(`training in a worker: ${tr.stepsPerSec} steps/s (${tr.steps} steps in ${tr.elapsedMs} ms); SW ratio after 10 s: ${tr.ratio?.toFixed(2)} (target ≤ 3)`);
-  const out = record('browser', { loadavg: loadavg().map((v) => +v.toFixed(2)), particles: runs, training: tr, targets: { fps: 60, swRatio: 3 } });
+  const out = record('browser', { loadavg: loadavg().map((v) => +v.toFixed(2)), particles: runs, scrubbing: scrub, training: tr, targets: { fps: 60, swRatio: 3 } });
   console.log(`wrote bench/results/browser.json (${out.date})`);
 } finally {
   await browser.close();
