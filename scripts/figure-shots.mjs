@@ -18,7 +18,8 @@ mkdirSync(out, { recursive: true });
 const exe = ['/usr/lib/chromium/chromium', '/usr/bin/chromium'].find((p) => existsSync(p));
 const browser = await chromium.launch({ executablePath: exe, args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
 for (const t of targets) {
-  const [name, spec] = t.split('=');
+  const eq = t.indexOf('=');
+  const name = t.slice(0, eq), spec = t.slice(eq + 1);
   const [path, id] = spec.split('#');
   const page = await browser.newPage({ viewport: { width, height: 900 }, reducedMotion: 'reduce' });
   page.on('pageerror', (e) => console.log(`[pageerror] ${path}: ${e.message}`));
