@@ -2,7 +2,7 @@
 // state survives a round trip through the URL, malformed parameters leave a note, and the
 // keyboard works.
 import { test, expect, type Page, type Locator } from '@playwright/test';
-import { watchPage, settle } from './helpers';
+import { watchPage, settle, slide } from './helpers';
 import { expectNoSeriousA11yViolations } from './a11y';
 
 const PATH = '/chapters/adding-noise/';
@@ -14,14 +14,6 @@ async function pixels(fig: Locator, n = 0): Promise<string> {
 }
 
 /** Set a range input as a reader dragging it would. */
-async function slide(input: Locator, value: number) {
-  await input.evaluate((el: HTMLInputElement, v) => {
-    el.value = String(v);
-    el.dispatchEvent(new Event('input', { bubbles: true }));
-    el.dispatchEvent(new Event('change', { bubbles: true }));
-  }, value);
-}
-
 async function open(page: Page, query = '') {
   const watch = watchPage(page);
   await page.goto(PATH + query);

@@ -2,26 +2,13 @@
 // survives a round trip through the URL, malformed parameters leave a note, the keyboard works,
 // and the training worker trains, pauses, samples and restarts.
 import { test, expect, type Page, type Locator } from '@playwright/test';
-import { watchPage, settle } from './helpers';
+import { watchPage, settle, pixels, slide } from './helpers';
 import { expectNoSeriousA11yViolations } from './a11y';
 
 const PATH = '/chapters/learning-to-point-back/';
 
 /** The pixels of the n-th canvas inside a figure, as a data URL. */
-async function pixels(fig: Locator, n = 0): Promise<string> {
-  await fig.page().waitForTimeout(150); // Plot2D redraws on the next animation frame
-  return fig.locator('canvas').nth(n).evaluate((c: HTMLCanvasElement) => c.toDataURL());
-}
-
 /** Set a range input as a reader dragging it would. */
-async function slide(input: Locator, value: number) {
-  await input.evaluate((el: HTMLInputElement, v) => {
-    el.value = String(v);
-    el.dispatchEvent(new Event('input', { bubbles: true }));
-    el.dispatchEvent(new Event('change', { bubbles: true }));
-  }, value);
-}
-
 async function open(page: Page, query = '') {
   const watch = watchPage(page);
   await page.goto(PATH + query);
@@ -196,6 +183,16 @@ test.describe('chapter 3', () => {
     await fig.focus();
     await page.keyboard.press('Space');
     await expect(fig.getByRole('button', { name: 'Train' }).first()).toBeVisible();
+    // The worker's last progress message (steps taken before it saw the pause) may still be on its way.
+    let prev: string | null = null;
+    await expect
+      .poll(async () => {
+        const cur = await steps.textContent();
+        const same = cur === prev;
+        prev = cur;
+        return same;
+      }, { intervals: [500], timeout: 10_000 })
+      .toBe(true);
     const stopped = await steps.textContent();
     await page.waitForTimeout(800);
     await expect(steps).toHaveText(stopped ?? '');

@@ -5,7 +5,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { test, expect, type Page, type Locator } from '@playwright/test';
-import { watchPage, settle } from './helpers';
+import { watchPage, settle, slide, openPage } from './helpers';
 import { expectNoSeriousA11yViolations } from './a11y';
 
 const PATH = '/chapters/ddim/';
@@ -17,20 +17,7 @@ async function pixels(scope: Locator, n = 0): Promise<string> {
 }
 
 /** Set a range input as a reader dragging it would. */
-async function slide(input: Locator, value: number) {
-  await input.evaluate((el: HTMLInputElement, v) => {
-    el.value = String(v);
-    el.dispatchEvent(new Event('input', { bubbles: true }));
-    el.dispatchEvent(new Event('change', { bubbles: true }));
-  }, value);
-}
-
-async function open(page: Page, query = '', hash = '') {
-  const watch = watchPage(page);
-  await page.goto(PATH + query + hash);
-  await settle(page);
-  return watch;
-}
+const open = (page: Page, query = '', hash = '') => openPage(page, PATH + query + hash);
 
 /** A figure has finished computing (its download buttons enable and no progress is shown). */
 async function ready(fig: Locator) {

@@ -3,30 +3,12 @@
 // and the downloads are well-formed files.
 import { readFileSync } from 'node:fs';
 import { test, expect, type Page, type Locator } from '@playwright/test';
-import { watchPage, settle } from './helpers';
+import { watchPage, settle, pixels, slide, openPage } from './helpers';
 import { expectNoSeriousA11yViolations } from './a11y';
 
 const PATH = '/chapters/evolution/';
 
-async function pixels(fig: Locator, n = 0): Promise<string> {
-  await fig.page().waitForTimeout(150); // Plot2D redraws on the next animation frame
-  return fig.locator('canvas').nth(n).evaluate((c: HTMLCanvasElement) => c.toDataURL());
-}
-
-async function slide(input: Locator, value: number) {
-  await input.evaluate((el: HTMLInputElement, v) => {
-    el.value = String(v);
-    el.dispatchEvent(new Event('input', { bubbles: true }));
-    el.dispatchEvent(new Event('change', { bubbles: true }));
-  }, value);
-}
-
-async function open(page: Page, query = '', hash = '') {
-  const watch = watchPage(page);
-  await page.goto(PATH + query + hash);
-  await settle(page);
-  return watch;
-}
+const open = (page: Page, query = '', hash = '') => openPage(page, PATH + query + hash);
 
 /** Figure 1 has finished computing its run (the download buttons enable). */
 async function runReady(fig: Locator) {

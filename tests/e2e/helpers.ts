@@ -2,7 +2,7 @@
 // should never do (log errors, throw, or talk to another host).
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Page, Request } from '@playwright/test';
+import type { Locator, Page, Request } from '@playwright/test';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -102,4 +102,27 @@ export function watchPage(page: Page): PageWatch {
 export async function settle(page: Page, ms = 250): Promise<void> {
   await page.waitForLoadState('networkidle');
   await page.waitForTimeout(ms);
+}
+
+/** Open a page with a watcher attached (console errors, outside requests), and let it settle. */
+export async function openPage(page: Page, url: string): Promise<PageWatch> {
+  const watch = watchPage(page);
+  await page.goto(url);
+  await settle(page);
+  return watch;
+}
+
+/** The n-th canvas of a figure as a data URL, after the next redraw (Plot2D draws on animation frames). */
+export async function pixels(fig: Locator, n = 0): Promise<string> {
+  await fig.page().waitForTimeout(150);
+  return fig.locator('canvas').nth(n).evaluate((c: HTMLCanvasElement) => c.toDataURL());
+}
+
+/** Set a range input as a drag would: the value, then input and change events. */
+export async function slide(input: Locator, value: number): Promise<void> {
+  await input.evaluate((el: HTMLInputElement, v) => {
+    el.value = String(v);
+    el.dispatchEvent(new Event('input', { bubbles: true }));
+    el.dispatchEvent(new Event('change', { bubbles: true }));
+  }, value);
 }
