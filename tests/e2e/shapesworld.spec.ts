@@ -53,6 +53,8 @@ test.describe('ShapesWorld gallery', () => {
     await expect(page.locator('.labels').first()).toContainText('seed');
     const after = await firstImageStats(page);
     expect(after.hash).not.toEqual(before.hash);
+    // The URL follows the state after a short debounce.
+    await expect.poll(() => page.url()).toContain('gal.labels=1');
     await expect.poll(() => page.url()).toContain('gal.page=1');
     const url = page.url();
     expect(url).toContain('gal.split=heldout');
