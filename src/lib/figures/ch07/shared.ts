@@ -22,13 +22,8 @@ export function rampColor(u: number): string {
   return interpolateYlGnBu(RAMP_RANGE[0] + v * (RAMP_RANGE[1] - RAMP_RANGE[0]));
 }
 
-/** Parse a CSS rgb()/#hex colour into [r, g, b]. */
-export function rgbOf(css: string): [number, number, number] {
-  const m = /rgb\((\d+),\s*(\d+),\s*(\d+)\)/.exec(css);
-  if (m) return [+m[1], +m[2], +m[3]];
-  const h = css.replace('#', '');
-  return [parseInt(h.slice(0, 2), 16), parseInt(h.slice(2, 4), 16), parseInt(h.slice(4, 6), 16)];
-}
+/** Parse a CSS rgb()/#hex colour into [r, g, b] (the particle rasteriser's parser). */
+export { parseRgb as rgbOf } from '../particle-raster';
 
 export { download } from '../download';
 
