@@ -3,7 +3,9 @@
 //     frame through Plot2D/Particles/ArrowField (route /bench/particles/); target ≥ 60 fps;
 //  3. scrubbing chapter 4's recorded trajectory (2,000 particles × 1,000 steps), target 60 fps;
 //  2. training steps/s of the default MLP in the chapter-3 Web Worker, and after 10 s of training the
-//     sliced-Wasserstein ratio of 2000 DDPM samples to the noise floor (target ≤ 3).
+//     sliced-Wasserstein ratio of 2000 DDPM samples to the noise floor (target ≤ 3);
+//  4. chapter 5's distance-vs-steps chart (4 samplers × 5 step counts, in a worker): wall time to the
+//     last result (target ≤ 10 s) and the longest main-thread frame gap meanwhile (does the page freeze?).
 // Headless Chromium has no display, so rAF is paced by Chromium's own 60 Hz frame clock: the fps
 // number says whether drawing keeps up with it; drawMs (the time inside Plot2D.draw) is the cost.
 // Prints and writes bench/results/browser.json. Nothing here is asserted.
@@ -59,12 +61,35 @@ try {
   console.log(`scrubbing chapter 4 (2000 particles x 1000 steps): ${scrub.fps} fps, frame p50 ${scrub.p50Ms} ms p95 ${scrub.p95Ms} ms`);
   await sp.close();
 
+  // 4. Chapter 5's sweep: it starts when the figure scrolls into view; rAF gaps show main-thread stalls.
+  const wp = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+  await wp.goto(`${srv.base}/chapters/ddim/`);
+  await wp.evaluate(() => {
+    window.__gaps = [];
+    let last = performance.now();
+    const tick = (now) => { window.__gaps.push(now - last); last = now; requestAnimationFrame(tick); };
+    requestAnimationFrame(tick);
+  });
+  const sweepFig = wp.locator('#ddim-sweep');
+  await sweepFig.scrollIntoViewIfNeeded();
+  await sweepFig.getByTestId('sweep-done').waitFor({ state: 'visible', timeout: 120_000 });
+  const sweep = await wp.evaluate(() => {
+    const g = window.__gaps.slice(1).sort((a, b) => a - b);
+    return {
+      ms: Number(document.querySelector('#ddim-sweep .chart').getAttribute('data-ms')),
+      runs: Number(document.querySelector('#ddim-sweep progress').getAttribute('value')),
+      frameGapMs: { p50: +g[Math.floor(g.length / 2)].toFixed(1), p95: +g[Math.floor(0.95 * g.length)].toFixed(1), max: +g[g.length - 1].toFixed(1) }
+    };
+  });
+  console.log(`chapter 5 distance-vs-steps sweep (${sweep.runs} runs, 400 samples each): ${(sweep.ms / 1000).toFixed(2)} s (target ≤ 10 s); main-thread frame gap p50 ${sweep.frameGapMs.p50} ms, p95 ${sweep.frameGapMs.p95} ms, max ${sweep.frameGapMs.max} ms`);
+  await wp.close();
+
   const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
   await page.goto(`${srv.base}/bench/particles/?n=100&anim=1&train=1&secs=10`);
   await page.waitForFunction(() => window.__bench, null, { timeout: 180_000 });
   const tr = (await page.evaluate(() => window.__bench)).train;
   console.log(`training in a worker: ${tr.stepsPerSec} steps/s (${tr.steps} steps in ${tr.elapsedMs} ms); SW ratio after 10 s: ${tr.ratio?.toFixed(2)} (target ≤ 3)`);
-  const out = record('browser', { loadavg: loadavg().map((v) => +v.toFixed(2)), particles: runs, scrubbing: scrub, training: tr, targets: { fps: 60, swRatio: 3 } });
+  const out = record('browser', { loadavg: loadavg().map((v) => +v.toFixed(2)), particles: runs, scrubbing: scrub, sweep, training: tr, targets: { fps: 60, swRatio: 3, sweepMs: 10_000 } });
   console.log(`wrote bench/results/browser.json (${out.date})`);
 } finally {
   await browser.close();
