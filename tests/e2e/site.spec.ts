@@ -227,3 +227,21 @@ test('an unknown chapter slug does not serve a chapter', async ({ page }) => {
     expect(status).toBe(404);
   }
 });
+
+test('a link to an equation or a figure lands on it, and equation references jump to their equation', async ({ page }) => {
+  const top = (id: string) => page.evaluate((id) => Math.round(document.getElementById(id)!.getBoundingClientRect().top), id);
+  // Deep targets: most of the prose above them is laid out lazily (content-visibility: auto).
+  for (const id of ['eq-shrink', 'eq-mean', 'ddpm-walk']) {
+    await page.goto(`/chapters/ddpm/#${id}`);
+    await settle(page, 300);
+    await expect.poll(() => top(id), { message: `#${id} at the top of the viewport` }).toBeLessThanOrEqual(2);
+    expect(await top(id)).toBeGreaterThanOrEqual(-2);
+  }
+  await page.goto('/chapters/ddpm/');
+  await settle(page, 100);
+  const ref = page.locator('a.eq-ref').last();
+  const href = (await ref.getAttribute('href'))!;
+  await ref.click();
+  await expect.poll(() => top(href.slice(1))).toBeLessThanOrEqual(2);
+  expect(await top(href.slice(1))).toBeGreaterThanOrEqual(-2);
+});
