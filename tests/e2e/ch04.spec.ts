@@ -159,6 +159,14 @@ test.describe('chapter 4', () => {
     await expect.poll(() => page.url()).toContain('ddpm.seed=42');
     await runReady(fig);
     expect(await pixels(fig)).not.toBe(a);
+    // A rejected entry and its message go with Reset, which restores the default seed.
+    await seed.fill('-3');
+    await seed.press('Enter');
+    await expect(fig.getByRole('alert')).toContainText('keeping 42');
+    await fig.getByRole('button', { name: 'Reset' }).click();
+    await expect(fig.getByRole('alert')).toHaveCount(0);
+    await expect(seed).toHaveValue('1');
+    await expect(seed).not.toHaveAttribute('aria-invalid', 'true');
     expect(watch.errors).toEqual([]);
 
     const watch3 = watchPage(page);
