@@ -118,6 +118,15 @@ export class Timeline extends Player {
     return next < last;
   }
 
+  /** The current frame; setting it (the reader dragging the scrubber) pauses playback. */
+  get frame() {
+    return this.o.get();
+  }
+  set frame(k: number) {
+    this.pause();
+    this.o.set(k);
+  }
+
   /** One frame (or a big step) back or forward; pauses playback. */
   step(dir: 1 | -1, big = false) {
     this.pause();
