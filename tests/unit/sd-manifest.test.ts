@@ -62,6 +62,10 @@ describe('DDIM helpers', () => {
   it('spaces timesteps like diffusers', () => {
     expect(ddimTimesteps(s, 10)).toEqual([901, 801, 701, 601, 501, 401, 301, 201, 101, 1]);
     expect(ddimTimesteps({ ...s, timestep_spacing: 'trailing' }, 4)).toEqual([999, 749, 499, 249]);
+    // numpy rounds halves to even: np.round(np.arange(1000, 0, -62.5)).astype(int) - 1
+    expect(ddimTimesteps({ ...s, timestep_spacing: 'trailing' }, 16)).toEqual([999, 937, 874, 811, 749, 687, 624, 561, 499, 437, 374, 311, 249, 187, 124, 61]);
+    // np.linspace(0, 999, 10).round()[::-1]
+    expect(ddimTimesteps({ ...s, timestep_spacing: 'linspace' }, 10)).toEqual([999, 888, 777, 666, 555, 444, 333, 222, 111, 0]);
   });
   it('recovers x0 exactly when ε is the true noise', () => {
     const ac = alphasCumprod(s);

@@ -186,13 +186,19 @@ export function posteriorVariance(s: Schedule, t: number, tPrev: number): number
  * written as cx·x_t + ce·ε̂ + σ·z. η = 1 gives exactly DDPM's posterior mean and variance.
  */
 export function ddimCoefs(s: Schedule, t: number, tPrev: number, eta = 0): AncestralCoefs {
-  const ab = s.alphaBar[t],
-    abp = s.alphaBar[tPrev];
   const sigma = eta === 0 ? 0 : eta * Math.sqrt(posteriorVariance(s, t, tPrev));
+  return ddimJump(s.alphaBar[t], s.alphaBar[tPrev], sigma);
+}
+
+/**
+ * The DDIM update between two noise levels given by their ᾱ (ab at the current step, abp at the
+ * next), with noise σ: x' = cx·x + ce·ε̂ (+ σ·z). Shared with the Stable Diffusion pipeline
+ * (sd/manifest.ts), which indexes ᾱ as diffusers does.
+ */
+export function ddimJump(ab: number, abp: number, sigma = 0): AncestralCoefs {
   const r = Math.sqrt(abp / ab);
-  const cx = r;
   const ce = Math.sqrt(Math.max(0, 1 - abp - sigma * sigma)) - r * Math.sqrt(1 - ab);
-  return { cx, ce, sigma };
+  return { cx: r, ce, sigma };
 }
 
 /** σ(t) = sqrt((1 − ᾱ_t)/ᾱ_t), the noise level of the scaled variable y = x/sqrt(ᾱ_t) (Karras et al. 2022). */

@@ -8,6 +8,7 @@
 // an ONNX session's declared inputs/outputs against the manifest.
 
 import { linearBetas, scheduleFromBetas } from '../diffusion/schedules';
+import { ddimJump, timesteps } from '../diffusion/samplers';
 export type DType = 'float32' | 'float16' | 'int32' | 'int64';
 /** A dimension: a number, or a symbolic name such as "batch". */
 export type Dim = number | string;
@@ -216,25 +217,17 @@ export function alphasCumprod(s: SchedulerConfig): Float64Array {
   return out;
 }
 
-/** Inference timesteps, descending ('leading' spacing + steps_offset, as SD: 961, 921, …, 1 for 25). */
+/**
+ * Inference timesteps, descending, in diffusers' numbering (0 … T−1): the engine's spacings (which
+ * count t = 1 … T) shifted down by one, plus steps_offset for 'leading' as DDIMScheduler does
+ * (SD's config: leading, offset 1 → 961, 921, …, 1 for 25 steps).
+ */
 export function ddimTimesteps(s: SchedulerConfig, steps: number): number[] {
-  const T = s.num_train_timesteps;
-  const out: number[] = [];
-  if (s.timestep_spacing === 'trailing') {
-    const ratio = T / steps;
-    for (let i = steps; i >= 1; i--) out.push(Math.round(i * ratio) - 1);
-    return out;
-  }
-  if (s.timestep_spacing === 'linspace') {
-    for (let i = steps - 1; i >= 0; i--) out.push(Math.round((i * (T - 1)) / (steps - 1)));
-    return out;
-  }
-  const ratio = Math.floor(T / steps);
-  for (let i = steps - 1; i >= 0; i--) out.push(Math.round(i * ratio) + s.steps_offset);
-  return out;
+  const offset = s.timestep_spacing === 'leading' ? s.steps_offset : 0;
+  return Array.from(timesteps(s.num_train_timesteps, steps, s.timestep_spacing), (t) => t - 1 + offset);
 }
 
-/** One deterministic DDIM step (η = 0, ε-prediction) in place: x ← √ᾱ_prev x̂₀ + √(1−ᾱ_prev) ε. */
+/** One deterministic DDIM step (η = 0, ε-prediction) in place, with the engine's DDIM coefficients. */
 export function ddimStep(
   s: SchedulerConfig,
   ac: Float64Array,
@@ -244,16 +237,9 @@ export function ddimStep(
   steps: number
 ): void {
   const prev = t - Math.floor(s.num_train_timesteps / steps);
-  const aT = ac[t];
   const aP = prev >= 0 ? ac[prev] : s.set_alpha_to_one ? 1 : ac[0];
-  const sa = Math.sqrt(aT);
-  const sb = Math.sqrt(1 - aT);
-  const pa = Math.sqrt(aP);
-  const pb = Math.sqrt(1 - aP);
-  for (let i = 0; i < x.length; i++) {
-    const x0 = (x[i] - sb * eps[i]) / sa;
-    x[i] = pa * x0 + pb * eps[i];
-  }
+  const { cx, ce } = ddimJump(ac[t], aP);
+  for (let i = 0; i < x.length; i++) x[i] = cx * x[i] + ce * eps[i];
 }
 
 /** Classifier-free guidance: ε̃ = ε_∅ + w (ε_c − ε_∅), from a batch [uncond…, cond…]. */
