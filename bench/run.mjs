@@ -8,6 +8,7 @@ const steps = [
   ['sampling (Node)', ['node', 'scripts/run-ts.mjs', 'bench/sampling.bench.ts'], 'bench/sampling.bench.ts'],
   ['build', ['npx', 'vite', 'build']],
   ['browser (Chromium)', ['node', 'bench/browser.mjs']],
+  ['sampling in Chromium workers', ['node', 'bench/sampling-browser.mjs']],
   ['initial JavaScript per page', ['node', 'bench/js-size.mjs']],
   ['ShapesWorld 25-step generation (onnxruntime-web wasm)', ['node', 'scripts/run-ts.mjs', 'bench/sd-generate.ts']]
 ];
