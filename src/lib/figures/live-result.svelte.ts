@@ -121,18 +121,3 @@ export class LiveSweep<Q, P> {
     clearInterval(this.#clock);
   }
 }
-
-/** Calls `show` once, the first time `el` comes within `margin` of the viewport; returns a disposer. */
-export function whenVisible(el: Element, show: () => void, margin = '200px'): () => void {
-  const io = new IntersectionObserver(
-    (entries) => {
-      if (entries.some((e) => e.isIntersecting)) {
-        io.disconnect();
-        show();
-      }
-    },
-    { rootMargin: margin }
-  );
-  io.observe(el);
-  return () => io.disconnect();
-}
